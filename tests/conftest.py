@@ -1,0 +1,62 @@
+import pytest
+
+from boards.models import Role, Space
+from tests.factories import make_member, make_space, make_user
+
+
+@pytest.fixture
+def public_space(db) -> Space:
+    return make_space("jeunes", visibility=Space.Visibility.PUBLIC, name="Jeunes en projet")
+
+
+@pytest.fixture
+def private_space(db) -> Space:
+    return make_space("comite", visibility=Space.Visibility.PRIVATE, name="Comité de travail")
+
+
+@pytest.fixture
+def owner(public_space, private_space):
+    user = make_user("olivia")
+    make_member(public_space, user, Role.OWNER)
+    make_member(private_space, user, Role.OWNER)
+    return user
+
+
+@pytest.fixture
+def facilitator(public_space, private_space):
+    user = make_user("fanny")
+    make_member(public_space, user, Role.FACILITATOR)
+    make_member(private_space, user, Role.FACILITATOR)
+    return user
+
+
+@pytest.fixture
+def alice(public_space, private_space):
+    """A member of both spaces."""
+    user = make_user("alice")
+    make_member(public_space, user, Role.MEMBER)
+    make_member(private_space, user, Role.MEMBER)
+    return user
+
+
+@pytest.fixture
+def bob(public_space, private_space):
+    """Another member of both spaces."""
+    user = make_user("bob")
+    make_member(public_space, user, Role.MEMBER)
+    make_member(private_space, user, Role.MEMBER)
+    return user
+
+
+@pytest.fixture
+def reader(public_space, private_space):
+    user = make_user("rita")
+    make_member(public_space, user, Role.READER)
+    make_member(private_space, user, Role.READER)
+    return user
+
+
+@pytest.fixture
+def outsider(db):
+    """Signed in, member of nothing."""
+    return make_user("oscar")
