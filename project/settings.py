@@ -86,14 +86,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 20}
     )
+    # A file, not memory, so that the daphne processes of browser tests share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-carnet.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL: str = env.str("REDIS_URL", default="")
+# Cross-process bus with REDIS_URL: "pubsub" (RedisPubSubChannelLayer) or "core"
+# (RedisChannelLayer); docs/performance.md has the figures behind the default.
+CARNET_CHANNEL_LAYER: str = env.str("CARNET_CHANNEL_LAYER", default="pubsub")
 if REDIS_URL:
+    if CARNET_CHANNEL_LAYER not in ("pubsub", "core"):
+        raise ImproperlyConfigured("CARNET_CHANNEL_LAYER must be pubsub or core.")
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {"hosts": [REDIS_URL]},
+        }
+        if CARNET_CHANNEL_LAYER == "pubsub"
+        else {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # One channel per process (the hub's) receives every space's events.
+            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1000, "expiry": 60},
         }
     }
     CACHES = {
@@ -187,6 +200,22 @@ CARNET_AVATAR_MAX_BYTES = 2 * 1024 * 1024
 CARNET_IMAGE_MAX_BYTES = 5 * 1024 * 1024
 CARNET_IMAGE_TYPES = ("JPEG", "PNG", "GIF", "WEBP")
 CARNET_INVITATION_DAYS = 14
+
+# Realtime (docs/realtime-protocol.md): websocket limits and the event log.
+CARNET_WS_MAX_FRAME_BYTES: int = env.int("CARNET_WS_MAX_FRAME_BYTES", default=64 * 1024)
+CARNET_WS_RATE: float = env.float("CARNET_WS_RATE", default=5.0)  # client frames/s
+CARNET_WS_BURST: int = env.int("CARNET_WS_BURST", default=20)
+CARNET_WS_MAX_SUBSCRIPTIONS: int = env.int("CARNET_WS_MAX_SUBSCRIPTIONS", default=20)
+CARNET_WS_MAX_CONNECTIONS_PER_USER: int = env.int(
+    "CARNET_WS_MAX_CONNECTIONS_PER_USER", default=20
+)
+CARNET_WS_SWEEP_SECONDS: float = env.float("CARNET_WS_SWEEP_SECONDS", default=15.0)
+CARNET_WS_RECHECK_SECONDS: float = env.float("CARNET_WS_RECHECK_SECONDS", default=60.0)
+CARNET_WS_REJOIN_SECONDS: float = env.float("CARNET_WS_REJOIN_SECONDS", default=3600.0)
+CARNET_EVENT_RETENTION_COUNT: int = env.int("CARNET_EVENT_RETENTION_COUNT", default=10_000)
+CARNET_EVENT_RETENTION_DAYS: int = env.int("CARNET_EVENT_RETENTION_DAYS", default=30)
+CARNET_EVENT_REPLAY_MAX: int = env.int("CARNET_EVENT_REPLAY_MAX", default=1000)
+CARNET_EVENT_BROADCAST_TIMEOUT: float = env.float("CARNET_EVENT_BROADCAST_TIMEOUT", default=0.5)
 
 LOGGING = {
     "version": 1,

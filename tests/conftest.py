@@ -1,7 +1,16 @@
 import pytest
+from django.core.cache import cache
 
 from boards.models import Role, Space
 from tests.factories import make_member, make_space, make_user
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Sign-in throttling and presence live in the cache: start every test clean."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
