@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from boards.models import Membership, Role, Space
+from boards.models import Article, Comment, Membership, Role, Space
 
 
 class Action(StrEnum):
@@ -116,3 +116,53 @@ def permission_table() -> dict[tuple[str, str], dict[Action, bool]]:
                 action: standing_allows(standing, action, space) for action in Action
             }
     return table
+
+
+# Rules on one article or comment (issue 3): the author's own work, or moderation.
+# Drafts are private: nobody but their author sees or edits them, moderators included.
+
+
+def can_edit_article(
+    user: AnyUser, article: Article, *, membership: Membership | None = None
+) -> bool:
+    space = article.space
+    if article.author_id == user.pk and can(
+        user, Action.WRITE_ARTICLE, space, membership=membership
+    ):
+        return True
+    return article.is_published and can(user, Action.MODERATE, space, membership=membership)
+
+
+def can_unpublish_article(
+    user: AnyUser, article: Article, *, membership: Membership | None = None
+) -> bool:
+    return article.is_published and can_edit_article(user, article, membership=membership)
+
+
+def can_delete_article(
+    user: AnyUser, article: Article, *, membership: Membership | None = None
+) -> bool:
+    """Only the author deletes; moderators unpublish instead, which the author can undo."""
+    return article.author_id == user.pk and can(
+        user, Action.WRITE_ARTICLE, article.space, membership=membership
+    )
+
+
+def can_edit_comment(
+    user: AnyUser, comment: Comment, space: Space, *, membership: Membership | None = None
+) -> bool:
+    return (
+        comment.author_id == user.pk
+        and not comment.is_removed
+        and can(user, Action.COMMENT, space, membership=membership)
+    )
+
+
+def can_remove_comment(
+    user: AnyUser, comment: Comment, space: Space, *, membership: Membership | None = None
+) -> bool:
+    if comment.is_removed:
+        return False
+    if comment.author_id == user.pk and can(user, Action.COMMENT, space, membership=membership):
+        return True
+    return can(user, Action.MODERATE, space, membership=membership)
