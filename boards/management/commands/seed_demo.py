@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from boards.demo import DEMO_PASSWORD, PEOPLE, seed_demo_network
+from boards.demo import ADMIN_PASSWORD, DEMO_PASSWORD, PEOPLE, seed_demo_network
+from boards.demo_content import seed_demo_articles
 
 
 class Command(BaseCommand):
@@ -8,20 +9,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         network = seed_demo_network()
-        try:
-            from boards.demo_content import seed_demo_articles
-        except ImportError:
-            seed_demo_articles = None
-        if seed_demo_articles is not None:
-            seed_demo_articles(
-                network.public_space,
-                network.users,
-                network.categories[network.public_space.slug],
-            )
+        public = network.public_space
+        seed_demo_articles(public, network.users, network.categories[public.slug])
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo network ready: {network.public_space.name} and {network.private_space.name}."
+                f"Demo network ready: {public.name} and {network.private_space.name}."
             )
         )
         people = ", ".join(person.username for person in PEOPLE)
-        self.stdout.write(f"Accounts: {people} (password {DEMO_PASSWORD}); admin (carnet-admin).")
+        self.stdout.write(
+            f"Accounts: {people} (password {DEMO_PASSWORD}); admin ({ADMIN_PASSWORD})."
+        )
