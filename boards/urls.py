@@ -2,7 +2,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, re_path
 
 from boards import feeds, sitemaps
-from boards.views import articles, browse, invitations, media, search, spaces
+from boards.views import articles, browse, invitations, media, search, spaces, threads
 from boards.views.guard import guard_space_routes
 
 app_name = "boards"
@@ -107,6 +107,36 @@ urlpatterns += [
         name="sitemap_section",
     ),
     path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
+]
+
+# Live threads (issue 5)
+urlpatterns += [
+    path("s/<slug:space>/t/", threads.thread_list, name="thread_list"),
+    path("s/<slug:space>/t/new/", threads.thread_create, name="thread_create"),
+    path("s/<slug:space>/t/<int:thread_id>/", threads.thread_detail, name="thread"),
+    path("s/<slug:space>/t/<int:thread_id>/state/", threads.thread_state, name="thread_state"),
+    path("s/<slug:space>/t/<int:thread_id>/post/", threads.message_post, name="message_post"),
+    path(
+        "s/<slug:space>/t/<int:thread_id>/m/<int:message_id>/",
+        threads.message_permalink,
+        name="message_permalink",
+    ),
+    path(
+        "s/<slug:space>/t/<int:thread_id>/m/<int:message_id>/edit/",
+        threads.message_edit,
+        name="message_edit",
+    ),
+    path(
+        "s/<slug:space>/t/<int:thread_id>/m/<int:message_id>/remove/",
+        threads.message_remove,
+        name="message_remove",
+    ),
+    path(
+        "s/<slug:space>/t/<int:thread_id>/m/<int:message_id>/react/",
+        threads.reaction_toggle,
+        name="reaction_toggle",
+    ),
+    path("s/<slug:space>/members.json", threads.members_json, name="members_json"),
 ]
 
 # Keep last: private spaces answer 404 on every route above, whatever else fails.

@@ -1,5 +1,6 @@
 """Carnet settings: one module, read from the environment (see README.md)."""
 
+import os
 from pathlib import Path
 
 import environ
@@ -86,8 +87,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 20}
     )
-    # A file, not memory, so that the daphne processes of browser tests share it.
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-carnet.sqlite3")}
+    # A file, not memory, so that the daphne processes of browser tests share it; one per
+    # test run, so that two runs on one machine do not collide.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-carnet-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL: str = env.str("REDIS_URL", default="")
@@ -200,6 +202,8 @@ CARNET_AVATAR_MAX_BYTES = 2 * 1024 * 1024
 CARNET_IMAGE_MAX_BYTES = 5 * 1024 * 1024
 CARNET_IMAGE_TYPES = ("JPEG", "PNG", "GIF", "WEBP")
 CARNET_INVITATION_DAYS = 14
+# How long after posting the author of a live-thread message may still edit it.
+CARNET_MESSAGE_EDIT_SECONDS: int = env.int("CARNET_MESSAGE_EDIT_SECONDS", default=15 * 60)
 
 # Realtime (docs/realtime-protocol.md): websocket limits and the event log.
 CARNET_WS_MAX_FRAME_BYTES: int = env.int("CARNET_WS_MAX_FRAME_BYTES", default=64 * 1024)

@@ -5,6 +5,12 @@ from boards.models import Role, Space
 from tests.factories import make_member, make_space, make_user
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests last: Playwright's sync API keeps an event loop running in the main
+    thread for the rest of the session, which the async websocket tests cannot share."""
+    items.sort(key=lambda item: "tests/browser/" in str(item.fspath))
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Sign-in throttling and presence live in the cache: start every test clean."""

@@ -5,11 +5,12 @@ from datetime import datetime
 from functools import cache
 
 from django.contrib.auth.hashers import make_password
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
-from boards.models import Article, Category, Comment, Membership, Role, Space, Tag
+from boards.models import Article, Category, Comment, LiveThread, Membership, Role, Space, Tag
 from boards.rendering import excerpt_of, reading_minutes_of, render_markdown
 
 _counter = itertools.count(1)
@@ -93,6 +94,16 @@ def make_category(space: Space, name: str, **fields: object) -> Category:
 def make_comment(
     article: Article, author: User, body: str = "Merci !", **fields: object
 ) -> Comment:
-    return Comment.objects.create(
+    comment = Comment.objects.create(
         article=article, author=author, body_md=body, body_html=render_markdown(body), **fields
     )
+    if comment.removed_at is None:
+        Article.objects.filter(pk=article.pk).update(comment_count=F("comment_count") + 1)
+    return comment
+
+
+def make_thread(
+    space: Space, creator: User, *, title: str = "Rencontre mensuelle", **fields: object
+) -> LiveThread:
+    """A live thread written straight to the database (open unless `state` is given)."""
+    return LiveThread.objects.create(space=space, created_by=creator, title=title, **fields)
