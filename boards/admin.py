@@ -8,7 +8,9 @@ from boards.models import (
     Comment,
     Invitation,
     Link,
+    LiveThread,
     Membership,
+    Message,
     Space,
     Tag,
 )
@@ -100,3 +102,18 @@ class CommentAdmin(admin.ModelAdmin):
 class ArticleImageAdmin(admin.ModelAdmin):
     list_display = ("image", "space", "uploaded_by", "created_at")
     list_filter = ("space",)
+
+
+# Live threads (issue 5): for looking things up; changes go through the thread pages.
+@admin.register(LiveThread)
+class LiveThreadAdmin(admin.ModelAdmin):
+    list_display = ("title", "space", "state", "message_count", "last_activity_at")
+    list_filter = ("state", "space")
+    raw_id_fields = ("created_by", "article")
+    readonly_fields = ("message_count", "last_activity_at")
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = ("thread", "author", "created_at", "edited_at", "removed_at")
+    raw_id_fields = ("thread", "author", "reply_to", "removed_by")

@@ -1,4 +1,5 @@
 import secrets
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -316,3 +317,173 @@ class ArticleImage(models.Model):
 
     def __str__(self) -> str:
         return self.image.name
+
+
+# Live threads for meetings (issue 5): chat in a space, on the same event log.
+
+# The fixed set of reactions, in display order: one of each per member per message.
+REACTION_EMOJI = ("👍", "❤️", "😂", "🎉", "🤔", "👀")
+
+
+class LiveThread(models.Model):
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        LOCKED = "locked", _("Locked")
+        ARCHIVED = "archived", _("Archived")
+
+    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="live_threads")
+    title = models.CharField(_("title"), max_length=160)
+    description = models.TextField(_("description"), max_length=2000, blank=True)
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("article discussed"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="live_threads",
+        help_text=_("Optional: this thread is a discussion of that article."),
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.OPEN
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="live_threads"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    last_activity_at = models.DateTimeField(default=timezone.now)
+    # Denormalised so that lists render without counting: visible messages only.
+    message_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-last_activity_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["space", "state", "-last_activity_at"], name="livethread_space_state"
+            )
+        ]
+        verbose_name = _("live thread")
+        verbose_name_plural = _("live threads")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.OPEN
+
+    def get_absolute_url(self) -> str:
+        return reverse("boards:thread", kwargs={"space": self.space.slug, "thread_id": self.pk})
+
+
+class Message(models.Model):
+    thread = models.ForeignKey(LiveThread, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="messages"
+    )
+    body_md = models.TextField(_("message"))
+    body_html = models.TextField(blank=True)
+    reply_to = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replies"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["id"]
+        # Keyset pagination by id within a thread (newest page first, `before=<id>`).
+        indexes = [models.Index(fields=["thread", "-id"], name="message_thread_keyset")]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+
+    def __str__(self) -> str:
+        return f"{self.author} in {self.thread}"
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
+
+    @property
+    def anchor(self) -> str:
+        return f"message-{self.pk}"
+
+    @property
+    def edit_deadline(self) -> datetime:
+        """Until when its author may edit it (settings.CARNET_MESSAGE_EDIT_SECONDS)."""
+        return self.created_at + timedelta(seconds=settings.CARNET_MESSAGE_EDIT_SECONDS)
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "boards:message_permalink",
+            kwargs={
+                "space": self.thread.space.slug,
+                "thread_id": self.thread_id,
+                "message_id": self.pk,
+            },
+        )
+
+    def reaction_summary(self) -> list[dict]:
+        """Reactions grouped by emoji in REACTION_EMOJI order, with who reacted.
+
+        Uses `reactions` as prefetched (with their users) when the caller did so.
+        """
+        grouped: dict[str, dict] = {}
+        for reaction in self.reactions.all():
+            entry = grouped.setdefault(
+                reaction.emoji,
+                {"emoji": reaction.emoji, "count": 0, "user_ids": [], "names": []},
+            )
+            entry["count"] += 1
+            entry["user_ids"].append(reaction.user_id)
+            entry["names"].append(reaction.user.name)
+        return [grouped[emoji] for emoji in REACTION_EMOJI if emoji in grouped]
+
+
+class MessageMention(models.Model):
+    """A member named with @username in a message: kept for notifications."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="mentions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentions"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["message", "user"], name="mention_unique_user")
+        ]
+        verbose_name = _("mention")
+        verbose_name_plural = _("mentions")
+
+    def __str__(self) -> str:
+        return f"@{self.user} in {self.message_id}"
+
+
+class Reaction(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="reactions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reactions"
+    )
+    emoji = models.CharField(
+        max_length=16, choices=[(emoji, emoji) for emoji in REACTION_EMOJI]
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message", "user", "emoji"], name="reaction_unique_user_emoji"
+            )
+        ]
+        verbose_name = _("reaction")
+        verbose_name_plural = _("reactions")
+
+    def __str__(self) -> str:
+        return f"{self.emoji} {self.user} on {self.message_id}"

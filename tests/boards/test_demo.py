@@ -3,7 +3,18 @@ from django.core.management import call_command
 
 from accounts.models import User
 from boards.demo import DEMO_PASSWORD, PRIVATE_SLUG, PUBLIC_SLUG
-from boards.models import Article, Category, Comment, Link, Membership, Role, Space
+from boards.models import (
+    Article,
+    Category,
+    Comment,
+    LiveThread,
+    Link,
+    Membership,
+    Message,
+    Reaction,
+    Role,
+    Space,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -11,7 +22,18 @@ pytestmark = pytest.mark.django_db
 def counts() -> dict[str, int]:
     return {
         model.__name__: model.objects.count()
-        for model in (User, Space, Membership, Category, Link, Article, Comment)
+        for model in (
+            User,
+            Space,
+            Membership,
+            Category,
+            Link,
+            Article,
+            Comment,
+            LiveThread,
+            Message,
+            Reaction,
+        )
     }
 
 
@@ -33,5 +55,6 @@ def test_seed_demo_is_idempotent_and_builds_the_documented_network():
     assert roles["claire"] == Role.READER
     assert public.links.count() >= 3
     assert Article.objects.filter(space=public, status=Article.Status.PUBLISHED).count() >= 12
+    assert Message.objects.filter(thread__space=public).count() >= 15
     for username in ("marie", "jean", "sophie", "luc", "claire"):
         assert User.objects.get(username=username).check_password(DEMO_PASSWORD)

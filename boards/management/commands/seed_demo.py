@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from boards.demo import ADMIN_PASSWORD, DEMO_PASSWORD, PEOPLE, seed_demo_network
 from boards.demo_content import seed_demo_articles
+from boards.demo_threads import seed_demo_threads
 
 
 class Command(BaseCommand):
@@ -11,6 +12,7 @@ class Command(BaseCommand):
         network = seed_demo_network()
         public = network.public_space
         seed_demo_articles(public, network.users, network.categories[public.slug])
+        seed_demo_threads(public, network.users)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo network ready: {public.name} and {network.private_space.name}."
