@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
@@ -67,6 +68,14 @@ def space_access_or_404(slug: str, user: AnyUser) -> SpaceAccess:
     access = space_access(space, user)
     if not access.can(Action.READ):
         raise Http404
+    return access
+
+
+def space_access_for(slug: str, user: AnyUser, action: Action) -> SpaceAccess:
+    """Like `space_access_or_404`, and PermissionDenied unless `user` may do `action`."""
+    access = space_access_or_404(slug, user)
+    if not access.can(action):
+        raise PermissionDenied
     return access
 
 

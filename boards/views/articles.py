@@ -33,17 +33,10 @@ from boards.selectors.articles import (
     comments_for_article,
     my_drafts,
 )
-from boards.selectors.spaces import SpaceAccess, space_access_or_404
+from boards.selectors.spaces import SpaceAccess, space_access_for, space_access_or_404
 from boards.services import articles as article_services
 from boards.services import comments as comment_services
 from boards.services.articles import MAX_BODY_CHARS
-
-
-def _access_or_denied(request: HttpRequest, slug: str, action: Action) -> SpaceAccess:
-    access = space_access_or_404(slug, request.user)
-    if not access.can(action):
-        raise PermissionDenied
-    return access
 
 
 def _add_errors(form: Form, error: ValidationError | PermissionDenied) -> None:
@@ -121,7 +114,7 @@ def _render_article(
 
 @login_required
 def article_write(request: HttpRequest, space: str) -> HttpResponse:
-    access = _access_or_denied(request, space, Action.WRITE_ARTICLE)
+    access = space_access_for(space, request.user, Action.WRITE_ARTICLE)
     draft = None
     draft_id = request.POST.get("draft", "") if request.method == "POST" else ""
     if draft_id.isdigit():
@@ -354,7 +347,7 @@ def image_upload(request: HttpRequest, space: str) -> JsonResponse:
 
 @login_required
 def drafts(request: HttpRequest, space: str) -> HttpResponse:
-    access = _access_or_denied(request, space, Action.WRITE_ARTICLE)
+    access = space_access_for(space, request.user, Action.WRITE_ARTICLE)
     return render(
         request,
         "boards/drafts.html",

@@ -12,9 +12,9 @@ from boards.forms import InvitationForm, MembershipRoleForm, SpaceSettingsForm
 from boards.models import Invitation, Membership
 from boards.permissions import Action
 from boards.selectors.spaces import (
-    SpaceAccess,
     invitations_of,
     members_of,
+    space_access_for,
     space_access_or_404,
     spaces_for_home,
 )
@@ -24,12 +24,6 @@ from boards.services import spaces as space_services
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "boards/home.html", {"spaces": spaces_for_home(request.user)})
 
-
-def _access_or_denied(request: HttpRequest, slug: str, action: Action) -> SpaceAccess:
-    access = space_access_or_404(slug, request.user)
-    if not access.can(action):
-        raise PermissionDenied
-    return access
 
 
 def _error_messages(error: ValidationError | PermissionDenied) -> list[str]:
@@ -77,7 +71,7 @@ def leave(request: HttpRequest, space: str) -> HttpResponse:
 
 @login_required
 def settings_view(request: HttpRequest, space: str) -> HttpResponse:
-    access = _access_or_denied(request, space, Action.CHANGE_SETTINGS)
+    access = space_access_for(space, request.user, Action.CHANGE_SETTINGS)
     form = SpaceSettingsForm(
         request.POST or None,
         request.FILES or None,
@@ -113,7 +107,7 @@ def settings_view(request: HttpRequest, space: str) -> HttpResponse:
 
 @login_required
 def settings_members(request: HttpRequest, space: str) -> HttpResponse:
-    access = _access_or_denied(request, space, Action.MANAGE_MEMBERS)
+    access = space_access_for(space, request.user, Action.MANAGE_MEMBERS)
     return render(
         request,
         "boards/settings_members.html",
@@ -130,7 +124,7 @@ def settings_members(request: HttpRequest, space: str) -> HttpResponse:
 @require_POST
 @login_required
 def membership_role(request: HttpRequest, space: str, membership_id: int) -> HttpResponse:
-    access = _access_or_denied(request, space, Action.MANAGE_MEMBERS)
+    access = space_access_for(space, request.user, Action.MANAGE_MEMBERS)
     membership = get_object_or_404(Membership, pk=membership_id, space=access.space)
     form = MembershipRoleForm(request.POST)
     if form.is_valid():
@@ -150,7 +144,7 @@ def membership_role(request: HttpRequest, space: str, membership_id: int) -> Htt
 @require_POST
 @login_required
 def membership_remove(request: HttpRequest, space: str, membership_id: int) -> HttpResponse:
-    access = _access_or_denied(request, space, Action.MANAGE_MEMBERS)
+    access = space_access_for(space, request.user, Action.MANAGE_MEMBERS)
     membership = get_object_or_404(Membership, pk=membership_id, space=access.space)
     try:
         space_services.membership_remove(actor=request.user, membership=membership)
@@ -163,7 +157,7 @@ def membership_remove(request: HttpRequest, space: str, membership_id: int) -> H
 
 @login_required
 def settings_invitations(request: HttpRequest, space: str) -> HttpResponse:
-    access = _access_or_denied(request, space, Action.INVITE)
+    access = space_access_for(space, request.user, Action.INVITE)
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -196,7 +190,7 @@ def settings_invitations(request: HttpRequest, space: str) -> HttpResponse:
 @require_POST
 @login_required
 def invitation_revoke(request: HttpRequest, space: str, invitation_id: int) -> HttpResponse:
-    access = _access_or_denied(request, space, Action.INVITE)
+    access = space_access_for(space, request.user, Action.INVITE)
     invitation = get_object_or_404(Invitation, pk=invitation_id, space=access.space)
     space_services.invitation_revoke(actor=request.user, invitation=invitation)
     messages.success(request, _("Invitation revoked."))
