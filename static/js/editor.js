@@ -28,7 +28,7 @@ async function post(url, form, body) {
     payload = {};
   }
   if (!response.ok) {
-    const error = new Error(payload.error || response.statusText);
+    const error = new Error(payload.error || form.closest("[data-editor]")?.dataset.msgError || "");
     error.status = response.status;
     throw error;
   }

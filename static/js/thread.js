@@ -19,12 +19,20 @@ function csrfToken() {
 }
 
 async function postForm(url, data) {
-  const response = await fetch(url, {
-    method: "POST",
-    body: data,
-    credentials: "same-origin",
-    headers: { Accept: "application/json", "X-CSRFToken": csrfToken() },
-  });
+  let response;
+  try {
+    response = await fetch(url, {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      headers: { Accept: "application/json", "X-CSRFToken": csrfToken() },
+    });
+  } catch {
+    // The browser's own network error text is not in the reader's language.
+    const error = new Error(root.dataset.errorGeneric);
+    error.status = 0;
+    throw error;
+  }
   let body = {};
   try {
     body = await response.json();

@@ -97,9 +97,9 @@ def test_message_body_is_sanitized(alice, thread):
 
 
 def test_empty_and_too_long_messages_are_refused(alice, thread):
-    with pytest.raises(ValidationError, match="Write something first"):
+    with pytest.raises(ValidationError, match="Écrivez d'abord quelque chose"):
         message_post(author=alice, thread=thread, body="   ")
-    with pytest.raises(ValidationError, match="4 000 characters at most"):
+    with pytest.raises(ValidationError, match="au plus 4 000 caractères"):
         message_post(author=alice, thread=thread, body="a" * 4001)
 
 
@@ -118,7 +118,7 @@ def test_a_reply_quotes_its_parent(alice, bob, thread, client):
 
 def test_a_locked_thread_refuses_posts_with_a_clear_error(alice, facilitator, thread):
     thread_lock(actor=facilitator, thread=thread)
-    with pytest.raises(ValidationError, match="This thread is locked") as caught:
+    with pytest.raises(ValidationError, match="Ce fil est verrouillé") as caught:
         message_post(author=alice, thread=thread, body="Encore un mot")
     assert caught.value.code == "thread_locked"
 
@@ -130,19 +130,19 @@ def test_posting_in_a_locked_thread_over_http_answers_409_with_the_reason(
     client.force_login(alice)
     response = client.post(thread_url(thread) + "post/", {"body": "Allô ?"}, **JSON)
     assert response.status_code == 409
-    assert "This thread is locked" in response.json()["error"]
+    assert "Ce fil est verrouillé" in response.json()["error"]
     form_post = client.post(thread_url(thread) + "post/", {"body": "Allô ?"})
     assert form_post.status_code == 409
-    assert "This thread is locked" in form_post.content.decode()
+    assert "Ce fil est verrouillé : on peut le lire" in form_post.content.decode()
     assert not Message.objects.exists()
 
 
 def test_an_archived_thread_refuses_posts_and_reactions(alice, bob, facilitator, thread):
     message = message_post(author=bob, thread=thread, body="Dernier mot")
     thread_archive(actor=facilitator, thread=thread)
-    with pytest.raises(ValidationError, match="archived"):
+    with pytest.raises(ValidationError, match="Ce fil est archivé"):
         message_post(author=alice, thread=thread, body="Trop tard")
-    with pytest.raises(ValidationError, match="archived"):
+    with pytest.raises(ValidationError, match="Ce fil est archivé"):
         reaction_toggle(actor=alice, message=message, emoji="👍")
 
 
@@ -199,7 +199,7 @@ def test_editing_after_the_window_is_refused(alice, thread, settings):
     message = message_post(author=alice, thread=thread, body="Vite")
     Message.objects.filter(pk=message.pk).update(created_at=timezone.now() - timedelta(seconds=61))
     message.refresh_from_db()
-    with pytest.raises(PermissionDenied, match="within 1 minutes"):
+    with pytest.raises(PermissionDenied, match="pendant 1 min après son envoi"):
         message_edit(actor=alice, message=message, body="Trop tard")
 
 
@@ -215,7 +215,7 @@ def test_editing_over_http_answers_json_errors(alice, bob, thread, client, setti
     settings.CARNET_MESSAGE_EDIT_SECONDS = 0
     late = client.post(url, {"body": "Encore"}, **JSON)
     assert late.status_code == 403
-    assert "can be edited only within" in late.json()["error"]
+    assert "peut être modifié pendant" in late.json()["error"]
 
 
 # Removing
@@ -276,7 +276,7 @@ def test_reactions_toggle_and_count_one_of_each_per_member(alice, bob, thread, p
 
 def test_unknown_emoji_are_refused(alice, thread):
     message = message_post(author=alice, thread=thread, body="Hé")
-    with pytest.raises(ValidationError, match="Choose one of these reactions"):
+    with pytest.raises(ValidationError, match="Choisissez une de ces réactions"):
         reaction_toggle(actor=alice, message=message, emoji="💩")
 
 
@@ -454,7 +454,7 @@ def test_posting_over_http_answers_json_or_redirects(alice, thread, client):
     latest = Message.objects.order_by("-id").first()
     assert plain.status_code == 302 and plain.url == f"{thread_url(thread)}#message-{latest.pk}"
     empty = client.post(thread_url(thread) + "post/", {"body": ""}, **JSON)
-    assert empty.status_code == 400 and empty.json()["error"] == "Write something first."
+    assert empty.status_code == 400 and empty.json()["error"] == "Écrivez d'abord quelque chose."
 
 
 def test_signed_out_fetch_calls_get_401_and_form_posts_go_to_sign_in(thread, client):

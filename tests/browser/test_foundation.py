@@ -16,7 +16,7 @@ def test_demo_member_signs_in_and_reads_public_and_private_spaces_in_french(new_
     page.get_by_role("link", name="Jeunes en projet").first.click()
     page.wait_for_url(f"**/s/{PUBLIC_SLUG}/")
     assert page.get_by_text("Le décrochage").first.is_visible()
-    assert page.get_by_role("link", name="Membres").is_visible()
+    assert page.get_by_role("link", name="Membres", exact=True).is_visible()
     screenshot(page, "foundation-public-space")
 
     page.goto(f"/s/{PRIVATE_SLUG}/")

@@ -122,8 +122,10 @@ def test_alices_message_shows_the_error_when_the_thread_was_locked_meanwhile(new
     composer.press("Enter")
     failed = page.locator("li.message--failed")
     expect(failed).to_contain_text("Encore un point ?")
-    expect(failed).to_contain_text("locked")
-    expect(page.locator("[data-composer-error]")).to_contain_text("locked")
+    expect(failed).to_contain_text("Ce fil est verrouillé : on peut le lire")
+    expect(page.locator("[data-composer-error]")).to_contain_text(
+        "Ce fil est verrouillé : on peut le lire"
+    )
     screenshot(page, "threads-send-error")
 
 
