@@ -221,6 +221,21 @@ CARNET_EVENT_RETENTION_DAYS: int = env.int("CARNET_EVENT_RETENTION_DAYS", defaul
 CARNET_EVENT_REPLAY_MAX: int = env.int("CARNET_EVENT_REPLAY_MAX", default=1000)
 CARNET_EVENT_BROADCAST_TIMEOUT: float = env.float("CARNET_EVENT_BROADCAST_TIMEOUT", default=0.5)
 
+# Presence and typing (realtime/presence.py): a crashed process's members leave every
+# list within TTL + HEARTBEAT seconds (60 s with these defaults).
+CARNET_PRESENCE_HEARTBEAT_SECONDS: float = env.float(
+    "CARNET_PRESENCE_HEARTBEAT_SECONDS", default=15.0
+)
+CARNET_PRESENCE_TTL_SECONDS: float = env.float("CARNET_PRESENCE_TTL_SECONDS", default=45.0)
+CARNET_PRESENCE_AWAY_SECONDS: float = env.float("CARNET_PRESENCE_AWAY_SECONDS", default=300.0)
+CARNET_PRESENCE_BROADCAST_INTERVAL: float = env.float(
+    "CARNET_PRESENCE_BROADCAST_INTERVAL", default=1.0
+)
+CARNET_PRESENCE_KEY_PREFIX: str = env.str("CARNET_PRESENCE_KEY_PREFIX", default="carnet:presence")
+CARNET_TYPING_INTERVAL_SECONDS: float = env.float("CARNET_TYPING_INTERVAL_SECONDS", default=2.5)
+CARNET_TYPING_IDLE_SECONDS: float = env.float("CARNET_TYPING_IDLE_SECONDS", default=7.0)
+CARNET_TYPING_ANNOUNCE_SECONDS: float = env.float("CARNET_TYPING_ANNOUNCE_SECONDS", default=15.0)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

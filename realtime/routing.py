@@ -1,3 +1,7 @@
 from django.urls import path
 
-websocket_urlpatterns: list = []
+from realtime.consumers import LiveConsumer
+
+websocket_urlpatterns = [
+    path("ws/", LiveConsumer.as_asgi()),
+]
