@@ -81,7 +81,10 @@ DATA_DIR.mkdir(exist_ok=True)
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'carnet.sqlite3'}"),
 }
-DATABASES["default"].setdefault("CONN_MAX_AGE", 0)
+# Persistent connections save the websocket path a connection per database hop; 60 s
+# is a good production value on PostgreSQL (docker-compose.yml sets it).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers (the websocket replay) run while a writer holds the lock.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
