@@ -1,0 +1,1 @@
+"""Benchmarks for Carnet (not tests): see bench/README.md."""

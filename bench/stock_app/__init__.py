@@ -1,0 +1,1 @@
+"""A minimal, unoptimised Channels broadcast app: the baseline for bench/fanout.py."""

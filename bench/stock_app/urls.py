@@ -1,0 +1,5 @@
+"""No HTTP views: the stock app is websocket-only."""
+
+from __future__ import annotations
+
+urlpatterns: list[object] = []

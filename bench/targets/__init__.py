@@ -1,0 +1,1 @@
+"""Benchmark targets for bench/fanout.py (see ``bench.fanout.Target``)."""
