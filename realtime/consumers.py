@@ -20,8 +20,9 @@ from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from django.conf import settings
 
-from boards.permissions import Action
+from boards.permissions import Action, standing_allows
 from realtime.hub import get_hub
+from realtime.presence import Member, new_connection_id, presence_frame, scope_thread_id
 from realtime.protocol import (
     PROTOCOL_VERSION,
     ClientFrame,
@@ -36,7 +37,7 @@ from realtime.protocol import (
     parse_client_frame,
     with_ref,
 )
-from realtime.selectors import log_read, subscription_access
+from realtime.selectors import log_read, subscription_access, thread_space_id
 from realtime.subscriptions import Subscription
 
 logger = logging.getLogger(__name__)
@@ -65,6 +66,11 @@ class LiveConsumer(AsyncConsumer):
             rate=settings.CARNET_WS_RATE, burst=settings.CARNET_WS_BURST, now=time.monotonic()
         )
         self.refusing = False
+        # Presence: this connection's id across processes, what others see of its
+        # member (nothing for anonymous readers), and the spaces of threads seen.
+        self.presence_id = new_connection_id()
+        self.member = Member.of(self.user) if authenticated else None
+        self.thread_spaces: dict[int, int | None] = {}
         try:
             while True:
                 await self.dispatch(await receive())
@@ -132,7 +138,7 @@ class LiveConsumer(AsyncConsumer):
         except ProtocolError as error:
             await self.send_frame(error_frame(error.code, error.message, ref=error.ref))
             return
-        await getattr(self, f"op_{frame.op}")(frame)
+        await getattr(self, f"op_{frame.op.replace('.', '_')}")(frame)
 
     async def websocket_disconnect(self, message: dict[str, Any]) -> None:
         raise StopConsumer
@@ -237,6 +243,109 @@ class LiveConsumer(AsyncConsumer):
         await self.send_frame(
             with_ref({"op": ServerOp.UNSUBSCRIBED, "space": subscription.slug}, frame.ref)
         )
+
+    # Presence and typing (realtime.presence) ---------------------------------------
+
+    async def op_presence_join(self, frame: ClientFrame) -> None:
+        subscription = await self._presence_subscription(frame, frame.scope)
+        if subscription is None:
+            return
+        try:
+            members = await self.hub.presence.join(
+                connection=self.presence_id,
+                space_id=subscription.space_id,
+                slug=subscription.slug,
+                scope=frame.scope,
+                member=self.member,
+            )
+        except Exception:
+            logger.exception("presence.join failed")
+            await self.send_frame(
+                error_frame(ErrorCode.UNAVAILABLE, "Try again in a moment.", ref=frame.ref)
+            )
+            return
+        await self.send_frame(
+            with_ref(
+                presence_frame(slug=subscription.slug, scope=frame.scope, members=members),
+                frame.ref,
+            )
+        )
+
+    async def op_presence_leave(self, frame: ClientFrame) -> None:
+        space_id = self.hub.space_ids.get(frame.space)
+        left = space_id is not None and await self._safely(
+            self.hub.presence.leave(
+                connection=self.presence_id, space_id=space_id, scope=frame.scope
+            )
+        )
+        if not left:
+            await self._error(ErrorCode.NOT_JOINED, "Not present in this scope.", frame)
+            return
+        await self.send_frame(
+            with_ref(
+                {"op": ServerOp.PRESENCE_LEFT, "space": frame.space, "scope": frame.scope},
+                frame.ref,
+            )
+        )
+
+    async def op_presence_active(self, frame: ClientFrame) -> None:
+        await self._safely(self.hub.presence.active(self.presence_id))
+
+    async def op_typing(self, frame: ClientFrame) -> None:
+        subscription = await self._presence_subscription(frame, f"thread:{frame.thread}")
+        if subscription is None:
+            return
+        if self.member is None or not standing_allows(
+            subscription.standing, Action.CHAT, subscription.space
+        ):
+            await self._error(ErrorCode.NOT_ALLOWED, "You may not write in this space.", frame)
+            return
+        if frame.state == "stop":
+            call = self.hub.presence.typing_stop(
+                space_id=subscription.space_id, thread_id=frame.thread, user_id=self.member.user_id
+            )
+        else:
+            call = self.hub.presence.typing_start(
+                connection=self.presence_id,
+                space_id=subscription.space_id,
+                slug=subscription.slug,
+                thread_id=frame.thread,
+                member=self.member,
+            )
+        await self._safely(call)
+
+    async def _safely(self, call: Any) -> Any:
+        # Presence is ephemeral: a Redis blip loses an update, never the connection.
+        try:
+            return await call
+        except Exception:
+            logger.warning("presence update failed", exc_info=True)
+            return None
+
+    async def _presence_subscription(self, frame: ClientFrame, scope: str) -> Subscription | None:
+        """The live subscription `frame` is about, with `scope` in its space; else an error."""
+        subscription = next((s for s in self.subscriptions.values() if s.slug == frame.space), None)
+        if subscription is None or not subscription.live or not subscription.readable:
+            await self._error(ErrorCode.NOT_SUBSCRIBED, "Subscribe to this space first.", frame)
+            return None
+        thread_id = scope_thread_id(scope)
+        if thread_id is not None:
+            if thread_id not in self.thread_spaces:
+                try:
+                    found = await database_sync_to_async(thread_space_id)(thread_id)
+                except Exception:
+                    logger.exception("thread lookup failed")
+                    await self.send_frame(
+                        error_frame(ErrorCode.UNAVAILABLE, "Try again in a moment.", ref=frame.ref)
+                    )
+                    return None
+                if len(self.thread_spaces) >= 100:  # bounded, whatever a client asks
+                    self.thread_spaces.clear()
+                self.thread_spaces[thread_id] = found
+            if self.thread_spaces[thread_id] != subscription.space_id:
+                await self._error(ErrorCode.INVALID, "No such thread in this space.", frame)
+                return None
+        return subscription
 
     # Called by subscriptions and the hub ------------------------------------------
 

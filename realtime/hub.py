@@ -31,6 +31,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 
 from realtime import groups
+from realtime.presence import get_presence, release_presence
 from realtime.protocol import ReloadReason, encode
 from realtime.selectors import read_access_recheck, space_heads
 from realtime.sequencing import Sequencer
@@ -80,6 +81,12 @@ class Hub:
         self._sweeper: asyncio.Task[None] | None = None
         self._last_rejoin = time.monotonic()
         self._last_recheck = time.monotonic()
+        # Presence and typing of this process's connections; it also sweeps the
+        # presence of the spaces followed here, where another process may have died.
+        self.presence = get_presence()
+        self.presence.interest = lambda: {
+            space_id: space.sequencer.slug for space_id, space in self.spaces.items()
+        }
 
     # Connections -----------------------------------------------------------------
 
@@ -103,6 +110,7 @@ class Hub:
         return True
 
     async def detach(self, connection: LiveConsumer) -> None:
+        await self._presence_call(self.presence.disconnect(connection.presence_id))
         for subscription in list(connection.subscriptions.values()):
             await self.unsubscribe(subscription)
         self.connections.discard(connection)
@@ -133,6 +141,12 @@ class Hub:
 
     async def unsubscribe(self, subscription: Subscription) -> None:
         subscription.sequencer.close()
+        # Before looking at the hub's state: nothing may await between that and its change.
+        await self._presence_call(
+            self.presence.leave_space(
+                connection=subscription.connection.presence_id, space_id=subscription.space_id
+            )
+        )
         space = self.spaces.get(subscription.space_id)
         if space is None or subscription not in space.subscriptions:
             return
@@ -170,6 +184,7 @@ class Hub:
         # Connections arrive together: the first one opens the hub's channel, the
         # others wait for it (one channel and one receive loop per hub).
         async with self._start_lock:
+            self.presence.start()
             if self._sweeper is None:
                 self._sweeper = asyncio.create_task(self._sweep_loop())
             if self._receiver is not None:
@@ -190,6 +205,8 @@ class Hub:
         # hub winds down gets a new hub rather than a stopping one.
         if _hubs.get(self.loop) is self:
             del _hubs[self.loop]
+        release_presence(self.presence)
+        await self._presence_call(self.presence.close())
         tasks = [task for task in (self._receiver, self._sweeper) if task is not None]
         for task in tasks:
             task.cancel()
@@ -277,6 +294,13 @@ class Hub:
             for connection in tuple(self.users.get(message["user_id"], ())):
                 if session is None or session == connection.session_hash:
                     await connection.signed_out()
+
+    async def _presence_call(self, call: Any) -> None:
+        # Presence is ephemeral: Redis away must not break a subscription or a close.
+        try:
+            await asyncio.wait_for(call, LAYER_CALL_TIMEOUT)
+        except Exception:
+            logger.warning("presence update failed", exc_info=True)
 
     # Sweeps ----------------------------------------------------------------------
 

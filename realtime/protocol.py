@@ -5,6 +5,7 @@ Every frame is a JSON object whose `op` names its kind, in both directions.
 """
 
 import json
+import re
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from typing import Any
@@ -21,6 +22,10 @@ class ClientOp(StrEnum):
     SUBSCRIBE = "subscribe"
     UNSUBSCRIBE = "unsubscribe"
     PING = "ping"
+    PRESENCE_JOIN = "presence.join"
+    PRESENCE_LEAVE = "presence.leave"
+    PRESENCE_ACTIVE = "presence.active"
+    TYPING = "typing"
 
 
 class ServerOp(StrEnum):
@@ -31,6 +36,9 @@ class ServerOp(StrEnum):
     RELOAD = "reload"
     ERROR = "error"
     PONG = "pong"
+    PRESENCE = "presence"  # ephemeral: no seq (realtime/presence.py)
+    PRESENCE_LEFT = "presence.left"
+    TYPING = "typing"  # ephemeral: no seq
 
 
 class ErrorCode(StrEnum):
@@ -46,6 +54,8 @@ class ErrorCode(StrEnum):
     TOO_MANY_CONNECTIONS = "too_many_connections"
     ACCESS_REVOKED = "access_revoked"  # a subscription ended: membership or visibility changed
     UNAVAILABLE = "unavailable"  # the server could not read the log; retry later
+    NOT_JOINED = "not_joined"  # presence.leave of a scope not joined
+    NOT_ALLOWED = "not_allowed"  # typing without the right to post in the space
 
 
 class CloseCode(IntEnum):
@@ -69,6 +79,10 @@ class ClientFrame:
     ref: str | int | None = None
     space: str | None = None
     after_seq: int | None = None
+    # Presence and typing: "space" or "thread:<id>"; the thread typed in; start or stop.
+    scope: str | None = None
+    thread: int | None = None
+    state: str | None = None
 
 
 class ProtocolError(Exception):
@@ -97,9 +111,12 @@ def parse_client_frame(text: str) -> ClientFrame:
         op = ClientOp(content.get("op"))
     except ValueError:
         raise ProtocolError(
-            ErrorCode.UNKNOWN_OP, "Unknown op; expected subscribe, unsubscribe or ping.", ref
+            ErrorCode.UNKNOWN_OP,
+            "Unknown op; expected subscribe, unsubscribe, ping, presence.join, "
+            "presence.leave, presence.active or typing.",
+            ref,
         ) from None
-    if op is ClientOp.PING:
+    if op in (ClientOp.PING, ClientOp.PRESENCE_ACTIVE):
         return ClientFrame(op=op, ref=ref)
     space = content.get("space")
     if not isinstance(space, str) or not 0 < len(space) <= MAX_SLUG_LENGTH:
@@ -108,7 +125,29 @@ def parse_client_frame(text: str) -> ClientFrame:
     if op is ClientOp.SUBSCRIBE and after_seq is not None:
         if isinstance(after_seq, bool) or not isinstance(after_seq, int) or after_seq < 0:
             raise ProtocolError(ErrorCode.INVALID, "after_seq must be an integer >= 0.", ref)
+    if op in (ClientOp.PRESENCE_JOIN, ClientOp.PRESENCE_LEAVE):
+        scope = content.get("scope")
+        if not isinstance(scope, str) or not _SCOPE.fullmatch(scope):
+            raise ProtocolError(
+                ErrorCode.INVALID, 'scope must be "space" or "thread:<thread id>".', ref
+            )
+        return ClientFrame(op=op, ref=ref, space=space, scope=scope)
+    if op is ClientOp.TYPING:
+        thread = content.get("thread")
+        if not _positive_id(thread):
+            raise ProtocolError(ErrorCode.INVALID, "thread must be a thread id.", ref)
+        state = content.get("state", "start")
+        if state not in ("start", "stop"):
+            raise ProtocolError(ErrorCode.INVALID, 'state must be "start" or "stop".', ref)
+        return ClientFrame(op=op, ref=ref, space=space, thread=thread, state=state)
     return ClientFrame(op=op, ref=ref, space=space, after_seq=after_seq)
+
+
+_SCOPE = re.compile(r"space|thread:[1-9][0-9]{0,17}")
+
+
+def _positive_id(value: Any) -> bool:
+    return not isinstance(value, bool) and isinstance(value, int) and 0 < value < 2**63
 
 
 def _valid_ref(ref: Any) -> bool:

@@ -113,3 +113,10 @@ def read_access_recheck(pairs: set[tuple[int | None, int]]) -> set[tuple[int | N
         if access.can(Action.READ):
             allowed.add((user_id, space_id))
     return allowed
+
+
+def thread_space_id(thread_id: int) -> int | None:
+    """The space of a live thread, for presence and typing scopes; None if no such thread."""
+    from boards.models import LiveThread
+
+    return LiveThread.objects.filter(pk=thread_id).values_list("space_id", flat=True).first()

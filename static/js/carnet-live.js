@@ -29,6 +29,10 @@ function reloadSoon(banner, message) {
   }
 }
 
+function announce(name, detail) {
+  document.dispatchEvent(new CustomEvent(name, { detail }));
+}
+
 function start() {
   const body = document.body;
   revealControls();
@@ -38,7 +42,10 @@ function start() {
   const banner = new StatusBanner();
   const live = new LiveConnection({
     onEvent: applyEvent,
-    onState: (state) => banner.set(state),
+    onState: (state) => {
+      banner.set(state);
+      announce("carnet:state", state);
+    },
     onReload: () => reloadSoon(banner, t("outdated")),
     onRevoked: (_space, code) => {
       live.stop();
@@ -51,6 +58,10 @@ function start() {
       }
     },
     onSignedOut: () => reloadSoon(banner, t("outdated")),
+    // For the page's own scripts (static/js/presence.js): a space is live again, a
+    // presence or typing frame arrived, the connection changed state.
+    onSubscribed: (subscribed) => announce("carnet:subscribed", { space: subscribed }),
+    onEphemeral: (frame) => announce("carnet:frame", frame),
   });
   live.follow(space, Number.isInteger(seq) ? seq : undefined);
   live.start();

@@ -22,6 +22,8 @@ export class LiveConnection {
    * @param {(space: string, code: string) => void} handlers.onRevoked  access ended
    * @param {(state: "connecting"|"live"|"down"|"stopped") => void} handlers.onState
    * @param {() => void} handlers.onSignedOut
+   * @param {(space: string) => void} [handlers.onSubscribed]  a space is live (again)
+   * @param {(frame: object) => void} [handlers.onEphemeral]  a `presence` or `typing` frame
    */
   constructor(handlers, url = LiveConnection.defaultUrl()) {
     this.handlers = handlers;
@@ -167,6 +169,12 @@ export class LiveConnection {
           this.spaces.set(frame.space, frame.head_seq);
         }
         this.handlers.onState("live");
+        this.handlers.onSubscribed?.(frame.space);
+        break;
+      case "presence":
+      case "typing":
+        // Ephemeral (no seq): who is here and who is typing, for the page to show.
+        if (this.spaces.has(frame.space)) this.handlers.onEphemeral?.(frame);
         break;
       case "event": {
         if (!this.spaces.has(frame.space)) break;
