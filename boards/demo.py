@@ -6,7 +6,9 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from accounts.models import User
-from boards.models import Category, Link, Membership, Role, Space
+from accounts.services import user_create
+from boards.models import Category, Role, Space
+from boards.services.spaces import category_create, link_create, membership_add, space_create
 
 DEMO_PASSWORD = "carnet-demo"
 ADMIN_PASSWORD = "carnet-admin"
@@ -120,92 +122,82 @@ class DemoNetwork:
 
 @transaction.atomic
 def seed_demo_network() -> DemoNetwork:
-    admin = _user("admin", "Administration Carnet", ADMIN_PASSWORD)
-    if not admin.is_superuser:
-        admin.is_superuser = admin.is_staff = True
-        admin.save(update_fields=["is_superuser", "is_staff"])
+    """Create what is missing of the demo network, through the services."""
+    admin = User.objects.filter(username="admin").first() or user_create(
+        username="admin",
+        password=ADMIN_PASSWORD,
+        email="admin@example.org",
+        display_name="Administration Carnet",
+        is_staff=True,
+        is_superuser=True,
+    )
     users = {person.username: _person(person) for person in PEOPLE}
 
-    public_space, _ = Space.objects.get_or_create(
+    public_space = Space.objects.filter(slug=PUBLIC_SLUG).first() or space_create(
+        creator=admin,
         slug=PUBLIC_SLUG,
-        defaults={
-            "name": "Jeunes en projet",
-            "tagline": "La communauté de pratique des intervenants en décrochage scolaire "
-            "de la Mauricie",
-            "description": "Un réseau où conseillers d'orientation, enseignants, travailleurs "
-            "sociaux et chercheurs de la Mauricie échangent leurs savoirs, leurs expériences "
-            "et leurs bons et mauvais coups pour que plus de jeunes terminent leurs études. "
-            "Chacun lit, commente et écrit : c'est notre carnet commun.",
-            "visibility": Space.Visibility.PUBLIC,
-            "accent_color": "#1f6f8b",
-        },
+        name="Jeunes en projet",
+        tagline="La communauté de pratique des intervenants en décrochage scolaire de la Mauricie",
+        description="Un réseau où conseillers d'orientation, enseignants, travailleurs "
+        "sociaux et chercheurs de la Mauricie échangent leurs savoirs, leurs expériences "
+        "et leurs bons et mauvais coups pour que plus de jeunes terminent leurs études. "
+        "Chacun lit, commente et écrit : c'est notre carnet commun.",
+        visibility=Space.Visibility.PUBLIC,
+        accent_color="#1f6f8b",
     )
-    private_space, _ = Space.objects.get_or_create(
+    private_space = Space.objects.filter(slug=PRIVATE_SLUG).first() or space_create(
+        creator=admin,
         slug=PRIVATE_SLUG,
-        defaults={
-            "name": "Comité de travail",
-            "tagline": "Le groupe de travail de Jeunes en projet : stratégies et actions "
-            "concertées",
-            "description": "L'espace privé du comité qui prépare les rencontres, suit les "
-            "projets et rédige les publications de la communauté.",
-            "visibility": Space.Visibility.PRIVATE,
-            "accent_color": "#7a4b94",
-            "allow_self_join": False,
-        },
+        name="Comité de travail",
+        tagline="Le groupe de travail de Jeunes en projet : stratégies et actions concertées",
+        description="L'espace privé du comité qui prépare les rencontres, suit les "
+        "projets et rédige les publications de la communauté.",
+        visibility=Space.Visibility.PRIVATE,
+        accent_color="#7a4b94",
+        allow_self_join=False,
     )
-    for space in (public_space, private_space):
-        Membership.objects.get_or_create(user=admin, space=space, defaults={"role": Role.OWNER})
     for person in PEOPLE:
         for space, role in (
             (public_space, person.public_role),
             (private_space, person.private_role),
         ):
             if role:
-                Membership.objects.get_or_create(
-                    user=users[person.username], space=space, defaults={"role": role}
-                )
+                membership_add(actor=admin, space=space, user=users[person.username], role=role)
 
     categories: dict[str, dict[str, Category]] = {}
     for space in (public_space, private_space):
         categories[space.slug] = {}
         for position, (name, description) in enumerate(CATEGORIES[space.slug]):
-            category, _ = Category.objects.get_or_create(
-                space=space,
-                name=name,
-                defaults={
-                    "slug": slugify(name),
-                    "description": description,
-                    "position": position,
-                },
+            categories[space.slug][name] = space.categories.filter(
+                slug=slugify(name)
+            ).first() or category_create(
+                actor=admin, space=space, name=name, description=description, position=position
             )
-            categories[space.slug][name] = category
         for position, (title, url, description) in enumerate(LINKS[space.slug]):
-            Link.objects.get_or_create(
-                space=space,
-                url=url,
-                defaults={"title": title, "description": description, "position": position},
-            )
+            if not space.links.filter(url=url).exists():
+                link_create(
+                    actor=admin,
+                    space=space,
+                    title=title,
+                    url=url,
+                    description=description,
+                    position=position,
+                )
     return DemoNetwork(public_space, private_space, users, categories)
 
 
-def _user(username: str, display_name: str, password: str) -> User:
-    user, created = User.objects.get_or_create(
-        username=username,
-        defaults={"display_name": display_name, "email": f"{username}@carnet.example"},
-    )
-    if created:
-        user.set_password(password)
-        user.save(update_fields=["password"])
-    return user
-
-
 def _person(person: DemoPerson) -> User:
-    user = _user(person.username, person.display_name, DEMO_PASSWORD)
-    if not user.occupation:
-        user.occupation = person.occupation
-        user.organisation = person.organisation
-        user.region = "Mauricie"
-        user.bio = person.bio
-        user.expertise = list(person.expertise)
-        user.save()
-    return user
+    existing = User.objects.filter(username=person.username).first()
+    if existing:
+        return existing
+    return user_create(
+        username=person.username,
+        password=DEMO_PASSWORD,
+        email=f"{person.username}@example.org",
+        display_name=person.display_name,
+        occupation=person.occupation,
+        organisation=person.organisation,
+        region="Mauricie",
+        bio=person.bio,
+        expertise=list(person.expertise),
+    )

@@ -52,6 +52,7 @@ def space_create(
     description: str = "",
     visibility: str = Space.Visibility.PUBLIC,
     accent_color: str = "#1f6f8b",
+    allow_self_join: bool = True,
 ) -> Space:
     space = Space(
         name=name,
@@ -60,6 +61,7 @@ def space_create(
         description=description,
         visibility=visibility,
         accent_color=accent_color,
+        allow_self_join=allow_self_join,
     )
     space.full_clean()
     space.save()
@@ -98,6 +100,20 @@ def space_join(*, user: User, space: Space) -> Membership:
         return existing
     ensure_can(user, Action.JOIN, space)
     membership = Membership.objects.create(user=user, space=space, role=Role.MEMBER)
+    event_append(space=space, **events.member_joined(membership))
+    return membership
+
+
+@transaction.atomic
+def membership_add(*, actor: User, space: Space, user: User, role: str) -> Membership:
+    """Make `user` a member with `role`; an existing member stays as is."""
+    ensure_can(actor, Action.MANAGE_MEMBERS, space)
+    if not can_assign_role(standing_in(actor, space), None, role):
+        raise PermissionDenied(_("Only an owner can grant or change this role."))
+    existing = Membership.objects.filter(user=user, space=space).first()
+    if existing:
+        return existing
+    membership = Membership.objects.create(user=user, space=space, role=role)
     event_append(space=space, **events.member_joined(membership))
     return membership
 

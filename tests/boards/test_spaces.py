@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from boards.models import Membership, Role, Space
 from boards.services.spaces import (
+    membership_add,
     membership_remove,
     membership_set_role,
     space_create,
@@ -159,3 +160,15 @@ def test_home_page_shows_each_space_with_its_look(client, public_space, alice):
     page = client.get("/").content.decode()
     assert "--card-accent: #336699" in page
     assert public_space.name in page
+
+
+def test_owner_adds_a_member_directly(public_space, owner, outsider):
+    membership = membership_add(actor=owner, space=public_space, user=outsider, role=Role.READER)
+    assert membership.role == Role.READER
+    assert Event.objects.filter(space=public_space, type="member.joined").exists()
+
+
+def test_facilitator_cannot_add_a_facilitator(public_space, facilitator, outsider):
+    with pytest.raises(PermissionDenied):
+        membership_add(actor=facilitator, space=public_space, user=outsider, role=Role.FACILITATOR)
+    assert not Membership.objects.filter(space=public_space, user=outsider).exists()
