@@ -1,5 +1,9 @@
+import asyncio
+
 import pytest
+from channels.db import database_sync_to_async
 from django.core.cache import cache
+from django.db import connections
 
 from boards.models import Role, Space
 from tests.factories import make_member, make_space, make_user
@@ -9,6 +13,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Browser tests last: Playwright's sync API keeps an event loop running in the main
     thread for the rest of the session, which the async websocket tests cannot share."""
     items.sort(key=lambda item: "tests/browser/" in str(item.fspath))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_executor_connections(django_db_setup, django_db_blocker):
+    """Async tests query through asgiref's shared executor thread; close its database
+    connections before the test database is dropped, or PostgreSQL refuses the drop."""
+    yield
+    with django_db_blocker.unblock():
+        asyncio.run(database_sync_to_async(connections.close_all)())
 
 
 @pytest.fixture(autouse=True)
