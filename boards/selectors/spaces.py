@@ -82,8 +82,10 @@ def space_access_for(slug: str, user: AnyUser, action: Action) -> SpaceAccess:
 def spaces_readable_by(user: AnyUser) -> QuerySet[Space]:
     readable = Q(visibility=Space.Visibility.PUBLIC)
     if user.is_authenticated:
-        readable |= Q(memberships__user=user)
-    return Space.objects.filter(readable).distinct()
+        # A subquery, not a join: a join on memberships would leave only the user's own
+        # membership rows for annotations such as member counts.
+        readable |= Q(pk__in=Membership.objects.filter(user=user).values("space_id"))
+    return Space.objects.filter(readable)
 
 
 def space_ids_readable_by(user: AnyUser) -> list[int]:

@@ -172,3 +172,9 @@ def test_facilitator_cannot_add_a_facilitator(public_space, facilitator, outside
     with pytest.raises(PermissionDenied):
         membership_add(actor=facilitator, space=public_space, user=outsider, role=Role.FACILITATOR)
     assert not Membership.objects.filter(space=public_space, user=outsider).exists()
+
+
+def test_home_page_counts_every_member_of_a_private_space(client, private_space, alice, bob):
+    client.force_login(alice)
+    spaces = {space.slug: space for space in client.get("/").context["spaces"]}
+    assert spaces[private_space.slug].member_count == 2
