@@ -639,9 +639,54 @@ def _published_at(days_ago: int, index: int) -> datetime:
     return moment.replace(hour=hour, minute=(index * 17) % 60, second=0, microsecond=0)
 
 
+PRIVATE_ARTICLES = (
+    DemoArticle(
+        title="Ordre du jour de la rencontre de décembre",
+        category="Ordres du jour",
+        author="marie",
+        days_ago=6,
+        tags="rencontre, colloque",
+        body="""Rencontre du comité le jeudi 10 décembre, de 9 h à 11 h, en visioconférence.
+
+1. Bilan du projet de mentorat aux Pionniers (Jean)
+2. Préparation du colloque régional du printemps : thèmes et conférenciers
+3. Recrutement de nouveaux membres pour la communauté
+4. Divers
+
+Ajoutez vos points en commentaire d'ici mardi.""",
+        comments=(
+            DemoComment(
+                "sophie",
+                "J'aimerais ajouter un point sur les familles de La Tuque : "
+                "elles demandent une rencontre en soirée.",
+                5,
+            ),
+        ),
+    ),
+    DemoArticle(
+        title="Compte rendu : rencontre de novembre",
+        category="Comptes rendus",
+        author="jean",
+        days_ago=27,
+        tags="rencontre, mentorat",
+        body="""Présents : Marie, Jean, Sophie, Claire.
+
+- **Mentorat** : 23 élèves jumelés, 19 adultes bénévoles. On garde le même format
+  jusqu'en juin.
+- **Colloque** : Marie contacte l'UQTR pour une conférence d'ouverture.
+- **Communauté** : on vise 25 membres actifs d'ici la fin de l'année scolaire.
+
+Prochaine rencontre : le 10 décembre.""",
+    ),
+)
+
+
 @transaction.atomic
 def seed_demo_articles(
-    space: Space, authors: dict[str, User], categories: dict[str, Category]
+    space: Space,
+    authors: dict[str, User],
+    categories: dict[str, Category],
+    articles: tuple[DemoArticle, ...] = ARTICLES,
 ) -> list[Article]:
     """Publish the demo articles missing from `space`, with their tags and comments.
 
@@ -650,7 +695,7 @@ def seed_demo_articles(
     articles created by this call (none when everything is already there).
     """
     created = []
-    for index, demo in enumerate(ARTICLES):
+    for index, demo in enumerate(articles):
         if Article.objects.filter(space=space, title=demo.title).exists():
             continue
         author = _writer(authors, demo.author, space, Action.WRITE_ARTICLE)

@@ -56,5 +56,6 @@ def test_seed_demo_is_idempotent_and_builds_the_documented_network():
     assert public.links.count() >= 3
     assert Article.objects.filter(space=public, status=Article.Status.PUBLISHED).count() >= 12
     assert Message.objects.filter(thread__space=public).count() >= 15
+    assert Article.objects.filter(space=private, status=Article.Status.PUBLISHED).count() >= 2
     for username in ("marie", "jean", "sophie", "luc", "claire"):
         assert User.objects.get(username=username).check_password(DEMO_PASSWORD)

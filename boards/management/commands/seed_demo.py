@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from boards.demo import ADMIN_PASSWORD, DEMO_PASSWORD, PEOPLE, seed_demo_network
-from boards.demo_content import seed_demo_articles
+from boards.demo_content import PRIVATE_ARTICLES, seed_demo_articles
 from boards.demo_threads import seed_demo_threads
 
 
@@ -12,6 +12,10 @@ class Command(BaseCommand):
         network = seed_demo_network()
         public = network.public_space
         seed_demo_articles(public, network.users, network.categories[public.slug])
+        private = network.private_space
+        seed_demo_articles(
+            private, network.users, network.categories[private.slug], PRIVATE_ARTICLES
+        )
         seed_demo_threads(public, network.users)
         self.stdout.write(
             self.style.SUCCESS(
