@@ -32,6 +32,17 @@ class MembershipRoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
+class CategoryForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=80)
+    description = forms.CharField(label=_("Description"), max_length=300, required=False)
+
+
+class LinkForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=120)
+    url = forms.URLField(label=_("Address"), max_length=500, assume_scheme="https")
+    description = forms.CharField(label=_("Description"), max_length=300, required=False)
+
+
 class ArticleForm(forms.Form):
     """The write/edit page; the services validate sizes, images and permissions."""
 

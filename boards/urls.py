@@ -25,6 +25,17 @@ urlpatterns = [
         spaces.membership_remove,
         name="membership_remove",
     ),
+    path("s/<slug:space>/settings/content/", spaces.settings_content, name="settings_content"),
+    path(
+        "s/<slug:space>/settings/categories/<int:category_id>/delete/",
+        spaces.category_delete,
+        name="category_delete",
+    ),
+    path(
+        "s/<slug:space>/settings/links/<int:link_id>/delete/",
+        spaces.link_delete,
+        name="link_delete",
+    ),
     path(
         "s/<slug:space>/settings/invitations/",
         spaces.settings_invitations,

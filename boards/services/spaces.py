@@ -228,22 +228,43 @@ def invitation_redeem(*, user: User, code: str) -> Membership:
 
 @transaction.atomic
 def category_create(
-    *, actor: User, space: Space, name: str, description: str = "", position: int = 0
+    *, actor: User, space: Space, name: str, description: str = "", position: int | None = None
 ) -> Category:
     ensure_can(actor, Action.CHANGE_SETTINGS, space)
+    if position is None:
+        position = space.categories.count()
     category = Category(
         space=space, name=name, slug=slugify(name), description=description, position=position
     )
+    if not category.slug:
+        raise ValidationError({"name": _("Use at least one letter or digit.")})
+    if space.categories.filter(slug=category.slug).exists():
+        raise ValidationError({"name": _("This space already has a category with this name.")})
     category.full_clean()
     category.save()
     return category
 
 
 @transaction.atomic
+def category_delete(*, actor: User, category: Category) -> None:
+    """Delete a category; its articles stay, without a category."""
+    ensure_can(actor, Action.CHANGE_SETTINGS, category.space)
+    category.delete()
+
+
+@transaction.atomic
 def link_create(
-    *, actor: User, space: Space, title: str, url: str, description: str = "", position: int = 0
+    *,
+    actor: User,
+    space: Space,
+    title: str,
+    url: str,
+    description: str = "",
+    position: int | None = None,
 ) -> Link:
     ensure_can(actor, Action.CHANGE_SETTINGS, space)
+    if position is None:
+        position = space.links.count()
     link = Link(space=space, title=title, url=url, description=description, position=position)
     link.full_clean()
     link.save()

@@ -3,13 +3,20 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from boards.forms import InvitationForm, MembershipRoleForm, SpaceSettingsForm
-from boards.models import Invitation, Membership
+from boards.forms import (
+    CategoryForm,
+    InvitationForm,
+    LinkForm,
+    MembershipRoleForm,
+    SpaceSettingsForm,
+)
+from boards.models import Article, Category, Invitation, Link, Membership
 from boards.permissions import Action
 from boards.selectors.spaces import (
     invitations_of,
@@ -23,7 +30,6 @@ from boards.services import spaces as space_services
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "boards/home.html", {"spaces": spaces_for_home(request.user)})
-
 
 
 def _error_messages(error: ValidationError | PermissionDenied) -> list[str]:
@@ -195,3 +201,63 @@ def invitation_revoke(request: HttpRequest, space: str, invitation_id: int) -> H
     space_services.invitation_revoke(actor=request.user, invitation=invitation)
     messages.success(request, _("Invitation revoked."))
     return redirect("boards:settings_invitations", space=access.space.slug)
+
+
+@login_required
+def settings_content(request: HttpRequest, space: str) -> HttpResponse:
+    """Categories and links: what classifies everything, and what enriches the space."""
+    access = space_access_for(space, request.user, Action.CHANGE_SETTINGS)
+    posted = request.POST.get("kind") if request.method == "POST" else None
+    category_form = CategoryForm(request.POST if posted == "category" else None, prefix="category")
+    link_form = LinkForm(request.POST if posted == "link" else None, prefix="link")
+    form, create = {
+        "category": (category_form, space_services.category_create),
+        "link": (link_form, space_services.link_create),
+    }.get(posted, (None, None))
+    if form is not None and form.is_valid():
+        try:
+            create(actor=request.user, space=access.space, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            for message in _error_messages(error):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Added."))
+            return redirect("boards:settings_content", space=access.space.slug)
+    published = Q(articles__status=Article.Status.PUBLISHED)
+    return render(
+        request,
+        "boards/settings_content.html",
+        {
+            "space": access.space,
+            "access": access,
+            "categories": access.space.categories.annotate(
+                article_count=Count("articles", filter=published)
+            ),
+            "links": access.space.links.all(),
+            "category_form": category_form,
+            "link_form": link_form,
+            "tab": "content",
+        },
+    )
+
+
+@require_POST
+@login_required
+def category_delete(request: HttpRequest, space: str, category_id: int) -> HttpResponse:
+    access = space_access_for(space, request.user, Action.CHANGE_SETTINGS)
+    category = get_object_or_404(Category, pk=category_id, space=access.space)
+    space_services.category_delete(actor=request.user, category=category)
+    messages.success(
+        request, _("Category “%(name)s” deleted; its articles stay.") % {"name": category.name}
+    )
+    return redirect("boards:settings_content", space=access.space.slug)
+
+
+@require_POST
+@login_required
+def link_delete(request: HttpRequest, space: str, link_id: int) -> HttpResponse:
+    access = space_access_for(space, request.user, Action.CHANGE_SETTINGS)
+    link = get_object_or_404(Link, pk=link_id, space=access.space)
+    space_services.link_delete(actor=request.user, link=link)
+    messages.success(request, _("Link deleted."))
+    return redirect("boards:settings_content", space=access.space.slug)

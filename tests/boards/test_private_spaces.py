@@ -18,6 +18,8 @@ SAMPLE_VALUES = {
     "thread_id": "1",
     "membership_id": "1",
     "invitation_id": "1",
+    "category_id": "1",
+    "link_id": "1",
     "comment_id": "1",
     "message_id": "1",
     "token": "x",
