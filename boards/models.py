@@ -343,9 +343,7 @@ class LiveThread(models.Model):
         related_name="live_threads",
         help_text=_("Optional: this thread is a discussion of that article."),
     )
-    state = models.CharField(
-        _("state"), max_length=10, choices=State.choices, default=State.OPEN
-    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="live_threads"
     )
@@ -470,9 +468,7 @@ class Reaction(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reactions"
     )
-    emoji = models.CharField(
-        max_length=16, choices=[(emoji, emoji) for emoji in REACTION_EMOJI]
-    )
+    emoji = models.CharField(max_length=16, choices=[(emoji, emoji) for emoji in REACTION_EMOJI])
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

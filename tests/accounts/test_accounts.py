@@ -14,6 +14,9 @@ from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
+LOAD_SETTINGS = (
+    "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'project.settings'; django.setup();"
+)
 
 
 def png_bytes(size: tuple[int, int] = (8, 8)) -> bytes:
@@ -194,7 +197,7 @@ def test_settings_refuse_to_start_without_secret_key_when_debug_is_off():
         [
             sys.executable,
             "-c",
-            "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='project.settings'; django.setup()",
+            LOAD_SETTINGS,
         ],
         cwd=ROOT,
         env=env,
@@ -208,8 +211,7 @@ def test_settings_refuse_to_start_without_secret_key_when_debug_is_off():
 def test_production_settings_are_secure():
     env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "x" * 50}
     code = (
-        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='project.settings'; django.setup();"
-        "from django.conf import settings as s;"
+        LOAD_SETTINGS + "from django.conf import settings as s;"
         "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS > 0,"
         " s.SECURE_PROXY_SSL_HEADER)"
     )
