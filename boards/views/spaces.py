@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,8 +15,9 @@ from boards.forms import (
     MembershipRoleForm,
     SpaceSettingsForm,
 )
-from boards.models import Article, Category, Invitation, Link, Membership
+from boards.models import Category, Invitation, Link, Membership
 from boards.permissions import Action
+from boards.selectors.browse import categories_with_counts, links_of
 from boards.selectors.spaces import (
     invitations_of,
     members_of,
@@ -223,17 +223,14 @@ def settings_content(request: HttpRequest, space: str) -> HttpResponse:
         else:
             messages.success(request, _("Added."))
             return redirect("boards:settings_content", space=access.space.slug)
-    published = Q(articles__status=Article.Status.PUBLISHED)
     return render(
         request,
         "boards/settings_content.html",
         {
             "space": access.space,
             "access": access,
-            "categories": access.space.categories.annotate(
-                article_count=Count("articles", filter=published)
-            ),
-            "links": access.space.links.all(),
+            "categories": categories_with_counts(access.space),
+            "links": links_of(access.space),
             "category_form": category_form,
             "link_form": link_form,
             "tab": "content",
